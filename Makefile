@@ -1,0 +1,25 @@
+# Thin wrappers: each target runs the same `python -m ...` commands that work on Windows and
+# macOS without make (see README.md).
+PYTHON ?= python3
+VENV_PY := .venv/bin/python
+
+.PHONY: setup serve build check test clean
+
+setup:
+	$(PYTHON) -m scripts.setup
+
+serve: setup
+	$(VENV_PY) -m mkdocs serve --dev-addr 127.0.0.1:8000
+
+build: setup
+	$(VENV_PY) -m scripts.build
+
+check: setup
+	$(VENV_PY) -m scripts.check
+
+test:
+	$(PYTHON) -m scripts.setup --test
+	$(VENV_PY) -m pytest
+
+clean:
+	rm -rf site site.partial .pytest_cache

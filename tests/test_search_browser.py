@@ -1,0 +1,65 @@
+"""Per-language search, proven in a real browser: each language finds only its own pages."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from browser_support import launch, serve
+from conftest import TRANSLATED, page
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+def search(browser, url: str, query: str) -> list[str]:
+    """Type a query into the site's search box and return the result links."""
+    tab = browser.new_page()
+    try:
+        tab.goto(url, wait_until="networkidle")  # the search index has loaded
+        tab.keyboard.press("/")  # Material's search shortcut, as a keyboard user would
+        tab.locator("input.md-search__input").press_sequentially(query, delay=20)
+        results = tab.locator(".md-search-result__item > a")
+        expect(results.first).to_be_visible(timeout=10_000)
+        # Result links carry "?h=query" for highlighting; compare the pages only.
+        return sorted({(link.get_attribute("href") or "").split("?")[0] for link in results.all()})
+    finally:
+        tab.close()
+
+
+@pytest.fixture(scope="module")
+def two_language_site(tmp_path_factory):
+    from conftest import SiteFixture
+    fixture = SiteFixture(tmp_path_factory.mktemp("search"))
+    fixture.write("index.md", page("Home", "Welcome to the FBSS guide."))
+    fixture.write("causes.md", page("Causes", "FBSS can come from damaged nerves."))
+    fixture.write("index.es.md", page("Inicio", "Bienvenido a la guía sobre FBSS.", **TRANSLATED))
+    fixture.write("causes.es.md", page("Causas", "El FBSS puede venir de nervios dañados.",
+                                       **TRANSLATED))
+    result = fixture.build()
+    assert result.returncode == 0, result.stderr
+    with serve(fixture.site) as url:
+        yield url
+
+
+def test_english_search_finds_only_english_pages(browser, two_language_site):
+    hrefs = search(browser, two_language_site + "causes/", "FBSS")
+    assert hrefs and all("/es/" not in href for href in hrefs), hrefs
+    assert any(href.endswith("/causes/") for href in hrefs), hrefs
+
+
+def test_spanish_search_finds_only_spanish_pages_with_stemming(browser, two_language_site):
+    hrefs = search(browser, two_language_site + "es/causes/", "nervio")  # the page says "nervios"
+    assert hrefs == [two_language_site + "es/causes/"], hrefs
+
+
+def test_shared_word_stays_in_the_readers_language(browser, two_language_site):
+    hrefs = search(browser, two_language_site + "es/", "FBSS")
+    assert hrefs and all(href.startswith(two_language_site + "es/") for href in hrefs), hrefs
