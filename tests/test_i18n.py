@@ -126,3 +126,11 @@ def test_sitemap_lists_every_language(site_fixture):
     assert "http://127.0.0.1:8000/causes/" in sitemap
     assert "http://127.0.0.1:8000/es/causes/" in sitemap
     assert 'hreflang="es"' in sitemap
+
+
+def test_head_has_no_per_page_alternate_links(site_fixture):
+    """Material would fetch a missing sitemap.xml next to each one (a 404 on every page)."""
+    assert site_fixture.build().returncode == 0
+    html = (site_fixture.site / "causes" / "index.html").read_text(encoding="utf-8")
+    assert '<link rel="alternate"' not in html
+    assert 'class="md-select__link"' in html  # the language switcher itself stays

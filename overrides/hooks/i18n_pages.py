@@ -14,10 +14,12 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
 import yaml
+from markupsafe import Markup
 from mkdocs.plugins import CombinedEvent, event_priority
 
 STRINGS_DIR = Path(__file__).resolve().parents[2] / "i18n"
@@ -44,8 +46,12 @@ def _languages(config) -> tuple[str, str, dict]:
     return plugin.current_language, plugin.default_language, names
 
 
+ALTERNATE_LINK = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
+
+
 def on_env(env, config, files):
     """Make this build's strings available to every template, the 404 page included."""
+    env.filters["without_alternate_links"] = lambda html: Markup(ALTERNATE_LINK.sub("", html))
     language, default, names = _languages(config)
     env.globals["guide_strings"] = load_strings(language, default)
     env.globals["guide_language_root"] = "" if language == default else f"{language}/"
