@@ -78,6 +78,7 @@ def on_page_context(context, page, config, nav):
     """
     language, _, names = _languages(config)
     context["guide_language_name"] = names[language]
+    context["guide_handout"] = handout_name(page, language)
     # Read it as an attribute: that is where mkdocs-static-i18n stores this page's list.
     for alternate in getattr(config.extra, "alternate", None) or []:
         alternate["link"] = alternate["link"].lstrip("/") or "./"
@@ -109,6 +110,19 @@ def _finish(config):
 
 
 on_post_build = CombinedEvent(_park_404, _finish)
+
+
+def handout_name(page, language: str) -> str | None:
+    """The page's handout file name (scripts/handouts.py makes it), or None if it has none.
+
+    Pages shown in English inside another language's section get none, and so do pages
+    marked `handout: false` (team pages).
+    """
+    file_language = getattr(page.file, "locale", language)
+    if file_language != language or page.meta.get("handout") is False:
+        return None
+    source = page.file.src_uri.removesuffix(".md").removesuffix(f".{file_language}")
+    return source.replace("/", "-")
 
 
 def split_search_index(site: Path, default: str, languages: list[str]) -> None:

@@ -1,0 +1,114 @@
+"""Pages whose body the build writes: chosen by front matter `generated:`, never by path.
+
+    ---
+    title: Translations
+    generated: translations
+    ---
+    Some words of introduction, in the page's language.
+
+    <!-- generated -->
+
+The `<!-- generated -->` line is replaced by a table made at build time:
+- `translations`: each language's progress (translated, current, reviewed) with bars, and
+  every page's state (from scripts/translations.py);
+- `handouts`: every handout PDF of the page's language (names from scripts/handouts.py);
+- `readability`: each page's reading-level score per language (scripts/reading_level.py).
+
+It also gives each translated page its translation state, for the "may be out of date" notice.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))  # so `scripts` imports however mkdocs was started
+
+from scripts import translations  # noqa: E402
+
+MARKER = "<!-- generated -->"
+
+
+@functools.lru_cache(maxsize=4)
+def _states(root: Path) -> tuple:
+    return tuple(translations.page_states(root))
+
+
+def on_pre_build(config):
+    """Translation states are read once per language build, afresh on every rebuild."""
+    _states.cache_clear()
+
+
+def _language(page, config) -> str:
+    return getattr(page.file, "locale", None) or config.theme["language"]
+
+
+def on_page_markdown(markdown, page, config, files):
+    kind = page.meta.get("generated")
+    if kind is None:
+        return markdown
+    makers = {"translations": translations_table, "handouts": handouts_table,
+              "readability": readability_table}
+    if kind not in makers:
+        raise PluginError(f"{page.file.src_uri}: unknown 'generated: {kind}' "
+                          f"(expected one of: {', '.join(makers)}).")
+    if MARKER not in markdown:
+        raise PluginError(f"{page.file.src_uri}: a generated page needs a '{MARKER}' line "
+                          "where the table goes.")
+    return markdown.replace(MARKER, makers[kind](_language(page, config), config))
+
+
+def on_page_context(context, page, config, nav):
+    """The state of this page's translation, for the out-of-date notice in main.html."""
+    language = _language(page, config)
+    english = page.file.src_uri.removesuffix(".md").removesuffix(f".{language}") + ".md"
+    context["guide_translation"] = next(
+        (s for s in _states(ROOT) if s.page == english and s.language == language), None)
+    return context
+
+
+def _bar(done: int, total: int) -> str:
+    """A progress bar that states its number in text, not only as a width."""
+    percent = round(100 * done / total) if total else 0
+    return (f'<span class="guide-bar" role="img" aria-label="{done} / {total}">'
+            f'<span style="width:{percent}%"></span></span> {done} / {total}')
+
+
+def translations_table(language: str, config) -> str:
+    states = _states(ROOT)
+    names = {lang["locale"]: lang["name"] for lang in config.plugins["i18n"].config.languages}
+    rows = ["| Language | Translated | Up to date | Reviewed by a medical translator |",
+            "|---|---|---|---|"]
+    for code in sorted({s.language for s in states}):
+        mine = [s for s in states if s.language == code]
+        have = [s for s in mine if s.state != "missing"]
+        rows.append(f"| {names.get(code, code)} | {_bar(len(have), len(mine))} "
+                    f"| {_bar(sum(s.state == 'translated' for s in have), len(mine))} "
+                    f"| {_bar(sum(s.status == 'reviewed' for s in have), len(mine))} |")
+    detail = ["", "| Page | " + " | ".join(names.get(c, c) for c in sorted({s.language for s in states})) + " |",
+              "|---|" + "---|" * len({s.language for s in states})]
+    words = {"missing": "not translated", "translated": "up to date", "outdated": "out of date",
+             "unknown": "unknown"}
+    for english in sorted({s.page for s in states}):
+        cells = []
+        for state in sorted((s for s in states if s.page == english), key=lambda s: s.language):
+            text = words[state.state]
+            if state.status:
+                text += f", {state.status}"
+            if state.english_changed_on:
+                text += f" (English changed {state.english_changed_on.isoformat()})"
+            cells.append(text)
+        detail.append(f"| `{english}` | " + " | ".join(cells) + " |")
+    return "\n".join(rows + detail) + "\n"
+
+
+def handouts_table(language: str, config) -> str:
+    raise PluginError("handouts page: not available yet")
+
+
+def readability_table(language: str, config) -> str:
+    raise PluginError("readability page: not available yet")
