@@ -28,7 +28,7 @@ from mkdocs.exceptions import PluginError
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # so `scripts` imports however mkdocs was started
 
-from scripts import translations  # noqa: E402
+from scripts import reading_level, translations  # noqa: E402
 
 MARKER = "<!-- generated -->"
 
@@ -111,4 +111,4 @@ def handouts_table(language: str, config) -> str:
 
 
 def readability_table(language: str, config) -> str:
-    raise PluginError("readability page: not available yet")
+    return reading_level.readability_sections(Path(config.docs_dir), Path(config.config_file_path))
