@@ -153,9 +153,12 @@ def _language_of(path: Path) -> str | None:
 
 
 def english_pages(root: Path) -> list[str]:
+    """English pages that are meant to be translated (team pages say `translate: false`)."""
     docs = root / "docs"
-    return sorted(path.relative_to(docs).as_posix() for path in docs.rglob("*.md")
-                  if _language_of(path) is None)
+    pages = (path.relative_to(docs).as_posix() for path in docs.rglob("*.md")
+             if _language_of(path) is None)
+    return sorted(page for page in pages
+                  if (read_doc(root, page).meta or {}).get("translate") is not False)
 
 
 def translation_of(page: str, language: str) -> str:

@@ -231,6 +231,12 @@ def test_page_states_translated_and_missing(project):
                                                           None, None, None)
 
 
+def test_team_pages_marked_translate_false_are_not_listed(project):
+    project.write("readability.md", "---\ntitle: Readability\ntranslate: false\n---\n\n# Readability\n")
+    assert "readability.md" not in states(project)
+    assert "symptoms.md" in states(project)
+
+
 def test_page_states_reviewed_names_the_translator(project):
     project.edit("causes.es.md", "status: machine-assisted",
                  'status: reviewed\n  translator: "Ana Ruiz, CHI"')
