@@ -11,14 +11,15 @@ setup:
 serve: setup
 	$(VENV_PY) -m mkdocs serve --dev-addr 127.0.0.1:8000
 
-build: setup
+build:
+	$(PYTHON) -m scripts.setup --system
 	$(VENV_PY) -m scripts.build
 
 check: setup
 	$(VENV_PY) -m scripts.check
 
 test:
-	$(PYTHON) -m scripts.setup --test
+	$(PYTHON) -m scripts.setup --system
 	$(VENV_PY) -m pytest
 
 clean:

@@ -1,12 +1,13 @@
 """Create the project's virtual environment and install exactly what is pinned.
 
-    python -m scripts.setup          # what building and previewing need
-    python -m scripts.setup --test   # also what the tests need: Chromium and fonts
+    python -m scripts.setup            # what previewing needs (Python packages)
+    python -m scripts.setup --system   # also Chromium and fonts (handouts), and the test tools
 
 Runs with any Python 3.11 and nothing else installed. Installs from requirements.lock
-(hash-checked), and only again when the lock changes. On Debian/Ubuntu, --test installs the
-system packages the browser tests and handouts need (Chromium, Noto fonts) when they are
-missing; elsewhere it says what to install.
+(hash-checked), and only again when the lock changes. With --system, on Debian/Ubuntu it
+installs the system packages that handouts and browser tests need (Chromium, Noto fonts,
+poppler-utils) when they are missing, and the pinned npm packages of package-lock.json
+(axe-core, for the accessibility tests); elsewhere it says what to install.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 LOCK = ROOT / "requirements.lock"
 # Debian packages for the browser tests and handouts: a browser, and fonts for every script.
-DEBIAN_PACKAGES = ["chromium", "fonts-noto-core", "fonts-noto-cjk"]
+DEBIAN_PACKAGES = ["chromium", "fonts-noto-core", "fonts-noto-cjk", "poppler-utils"]
+BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 
 
 def venv_python() -> Path:
@@ -47,9 +49,10 @@ def ensure_venv() -> None:
 
 
 def ensure_system_packages() -> None:
-    missing_browser = not (shutil.which("chromium") or shutil.which("chromium-browser"))
+    missing_browser = not any(shutil.which(name) for name in BROWSERS)
     missing_fonts = not Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc").exists()
-    if not (missing_browser or missing_fonts):
+    missing_poppler = not shutil.which("pdftotext")
+    if not (missing_browser or missing_fonts or missing_poppler):
         return
     if shutil.which("apt-get") and hasattr(os, "geteuid"):
         sudo = [] if os.geteuid() == 0 else ["sudo"]
@@ -59,19 +62,41 @@ def ensure_system_packages() -> None:
         subprocess.run(sudo + ["apt-get", "install", "-y", "-qq", "--no-install-recommends",
                                *DEBIAN_PACKAGES], check=True, env=env)
     else:
-        print("Browser tests need Chromium (or Google Chrome) and Noto fonts. Install them "
-              "with your system's package manager, then run this again. Without them the "
-              "browser tests are skipped on your machine (never in CI).")
+        print("Handouts and browser tests need Chromium (or Google Chrome), Noto fonts and "
+              "poppler-utils. Install them with your system's package manager, then run this "
+              "again. Without them the browser tests are skipped on your machine (never in CI).")
+
+
+def ensure_npm_packages() -> None:
+    """The pinned npm packages (axe-core), installed into node_modules/ when the lock changes."""
+    lock = ROOT / "package-lock.json"
+    if not lock.exists():
+        return
+    stamp = ROOT / "node_modules" / ".installed-lock"
+    digest = hashlib.sha256(lock.read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        print("The accessibility tests need Node.js and npm (https://nodejs.org). Install them, "
+              "then run this again.")
+        return
+    print("Installing the pinned npm packages (package-lock.json) ...")
+    subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=ROOT,
+                   check=True)
+    stamp.write_text(digest)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--test", action="store_true", help="also install what the tests need")
+    parser.add_argument("--system", action="store_true",
+                        help="also Chromium, fonts and the test tools")
     args = parser.parse_args(argv)
     try:
         ensure_venv()
-        if args.test:
+        if args.system:
             ensure_system_packages()
+            ensure_npm_packages()
     except subprocess.CalledProcessError as error:
         print(f"setup failed: {' '.join(map(str, error.cmd))} exited with {error.returncode}. "
               "Check the network access to the package registries and try again.",

@@ -33,7 +33,7 @@ def launch(playwright):
     executable = chromium_path()
     try:
         if executable is None:
-            raise RuntimeError("no Chromium found on PATH (run: python -m scripts.setup --test)")
+            raise RuntimeError("no Chromium found on PATH (run: python -m scripts.setup --system)")
         return playwright.chromium.launch(executable_path=executable, headless=True,
                                           args=CHROMIUM_FLAGS)
     except Exception as error:  # noqa: BLE001 - any launch failure means "no browser"
