@@ -15,6 +15,16 @@ def test_switcher_links_are_relative_on_home_pages(site_fixture):
     assert 'href="/"' not in spanish_home
 
 
+def test_switcher_links_work_when_served_below_a_path(site_fixture):
+    site_fixture.config["site_url"] = "https://example.github.io/fbss/"
+    assert site_fixture.build().returncode == 0
+    english_home = (site_fixture.site / "index.html").read_text(encoding="utf-8")
+    spanish_home = (site_fixture.site / "es" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'href="es/" hreflang="es" class="md-select__link"', english_home)
+    assert re.search(r'href="\.\./" hreflang="en" class="md-select__link"', spanish_home)
+    assert "fbss/" not in english_home.split("<body")[1].split("canonical")[0]
+
+
 def test_html_lang_and_switcher_keep_the_page(site_fixture):
     assert site_fixture.build().returncode == 0
     english = (site_fixture.site / "causes" / "index.html").read_text(encoding="utf-8")

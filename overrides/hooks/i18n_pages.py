@@ -17,6 +17,7 @@ import json
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 from markupsafe import Markup
@@ -80,8 +81,14 @@ def on_page_context(context, page, config, nav):
     context["guide_language_name"] = names[language]
     context["guide_handout"] = handout_name(page, language)
     # Read it as an attribute: that is where mkdocs-static-i18n stores this page's list.
+    # Its root-absolute links include site_url's path ("/fbss/es/" on GitHub Pages).
+    site_path = urlsplit(config.site_url or "/").path or "/"
     for alternate in getattr(config.extra, "alternate", None) or []:
-        alternate["link"] = alternate["link"].lstrip("/") or "./"
+        link = alternate["link"]
+        if link.startswith(site_path):
+            alternate["link"] = link[len(site_path):] or "./"
+        elif link.startswith("/"):
+            alternate["link"] = link.lstrip("/") or "./"
     return context
 
 
