@@ -605,7 +605,8 @@ def _override_problems(page: Page, level: dict | None, language: str) -> list:
                     f"reading_level: {{{key}: <number>, reason: \"...\"}}.")]
     if not isinstance(override[key], (int, float)) or isinstance(override[key], bool):
         return [(line, f"'reading_level: {key}' must be a number, not {override[key]!r}.")]
-    if not str(override.get("reason") or "").strip():
+    reason = override.get("reason")
+    if not isinstance(reason, str) or not reason.strip():
         return [(line, f"'reading_level: {key}' needs a written reason (reading_level: "
                        f"{{{key}: {override[key]}, reason: \"why this page may be harder\"}}).")]
     return []
