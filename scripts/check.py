@@ -16,6 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CHECKS = [
     ("links", ["-m", "scripts.check_links"]),
     ("reading level", ["-m", "scripts.reading_level"]),
+    ("translations", ["-m", "scripts.translations", "verify"]),
+    ("safety", ["-m", "scripts.check_safety"]),
 ]
 
 

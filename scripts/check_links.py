@@ -254,6 +254,14 @@ def form_problem(url: str) -> tuple[str, str] | None:
     return None
 
 
+def _splits(url: str) -> bool:
+    try:
+        urlsplit(url)
+    except ValueError:
+        return False
+    return True
+
+
 def _is_external(target: str) -> bool:
     """Has a scheme (https:, mailto:) or a host (//example.org)."""
     return bool(SCHEME.match(target))
@@ -374,6 +382,12 @@ def scan_markdown(text: str, slugify: Callable[[str, str], str] | None = None,
                              f"reference '[{label}]' is not defined"))
     for match in AUTOLINK.finditer(masked):
         links.append(Link(line_of(match.start(1)), match.group(1), "link"))
+
+    # An address urllib cannot split (e.g. "https://[::1") is reported, not followed.
+    for link in [link for link in links if not _splits(link.target)]:
+        links.remove(link)
+        problems.append((link.line, link.target,
+                         f"malformed address '{link.target}': check the brackets and spelling"))
 
     attribute_ids = set()
     for match in ATTR_LIST.finditer(masked):

@@ -46,7 +46,6 @@ import re
 import sys
 from dataclasses import dataclass
 from functools import partial
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Callable
 
@@ -55,6 +54,8 @@ import markdown
 import yaml
 from mkdocs.utils.yaml import yaml_load
 from pymdownx.snippets import SnippetMissingError
+
+from scripts.html_parsing import LenientHTMLParser
 
 ROOT = Path(__file__).resolve().parent.parent
 LEVELS_FILE = Path(__file__).with_name("reading_levels.yml")
@@ -235,7 +236,7 @@ def read_page(path: Path, settings: Settings) -> Page:
     return Page(meta, override_line, sentences, problems)
 
 
-class _TextUnits(HTMLParser):
+class _TextUnits(LenientHTMLParser):
     """Collects the text of rendered Markdown as units, one per heading, paragraph, item, cell."""
 
     def __init__(self, sources_headings: frozenset):
