@@ -3,7 +3,7 @@
 PYTHON ?= python3
 VENV_PY := .venv/bin/python
 
-.PHONY: setup serve build check test clean
+.PHONY: setup serve build handouts check test clean
 
 setup:
 	$(PYTHON) -m scripts.setup
@@ -14,6 +14,11 @@ serve: setup
 build:
 	$(PYTHON) -m scripts.setup --system
 	$(VENV_PY) -m scripts.build
+
+# The PDF handouts of an already built site/ (make build makes them too).
+handouts:
+	$(PYTHON) -m scripts.setup --system
+	$(VENV_PY) -m scripts.handouts
 
 check: setup
 	$(VENV_PY) -m scripts.check

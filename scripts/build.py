@@ -1,9 +1,10 @@
 """Build the complete deployable site into site/, or leave the previous site/ untouched.
 
-    python -m scripts.build [--site-dir site]
+    python -m scripts.build [--site-dir site] [--no-handouts]
 
-Runs `mkdocs build --strict` (every language) into a temporary folder beside the target and
-moves it into place only when every step succeeded, so a failed build never leaves a
+Runs `mkdocs build --strict` (every language) into a temporary folder beside the target, then
+makes the PDF handouts there (scripts/handouts.py; --no-handouts skips them for a quick look),
+and moves it into place only when every step succeeded, so a failed build never leaves a
 half-written site/ that looks complete.
 """
 
@@ -19,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def build(site_dir: Path, config: Path = ROOT / "mkdocs.yml") -> int:
+def build(site_dir: Path, config: Path = ROOT / "mkdocs.yml", handouts: bool = True) -> int:
     partial = site_dir.with_name(site_dir.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     started = time.perf_counter()
@@ -39,6 +40,14 @@ def build(site_dir: Path, config: Path = ROOT / "mkdocs.yml") -> int:
         print(f"\nBuild failed: fix the problems above (MkDocs names pages relative to docs/). "
               f"{site_dir.name}/ was left as it was.", file=sys.stderr)
         return 1
+    if handouts:
+        from scripts import handouts as handouts_step
+
+        if handouts_step.run(partial, config) != 0:
+            shutil.rmtree(partial, ignore_errors=True)
+            print(f"\nBuild failed: fix the problems above. {site_dir.name}/ was left as it was.",
+                  file=sys.stderr)
+            return 1
     shutil.rmtree(site_dir, ignore_errors=True)
     partial.rename(site_dir)
     pages = sum(1 for _ in site_dir.rglob("index.html"))
@@ -50,8 +59,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site-dir", type=Path, default=ROOT / "site")
     parser.add_argument("--config-file", type=Path, default=ROOT / "mkdocs.yml")
+    parser.add_argument("--no-handouts", action="store_true",
+                        help="skip the PDF handouts (a quicker build to look at the pages)")
     args = parser.parse_args(argv)
-    return build(args.site_dir.resolve(), args.config_file.resolve())
+    return build(args.site_dir.resolve(), args.config_file.resolve(),
+                 handouts=not args.no_handouts)
 
 
 if __name__ == "__main__":

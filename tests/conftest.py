@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,14 @@ def built_site(tmp_path_factory) -> Path:
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     return site
+
+
+@pytest.fixture(scope="session")
+def served_site(built_site) -> Iterator[str]:
+    """The real guide served on a loopback port, for browser tests: its base URL."""
+    from browser_support import serve
+    with serve(built_site) as url:
+        yield url
 
 
 def page(title: str, body: str = "Some text.", **meta) -> str:
@@ -60,10 +69,13 @@ class SiteFixture:
         languages = self.config["plugins"][1]["i18n"]["languages"]
         languages.append({"locale": locale, "name": name, "build": True})
 
-    def build(self) -> subprocess.CompletedProcess:
+    def build(self, handouts: bool = False) -> subprocess.CompletedProcess:
+        """Build like `make build`; without the PDF handouts unless asked (they are tested
+        on their own, and would slow every fixture build)."""
         (self.root / "mkdocs.yml").write_text(yaml.safe_dump(self.config, allow_unicode=True),
                                              encoding="utf-8")
-        return subprocess.run([sys.executable, "-m", "scripts.build"], cwd=self.root,
+        return subprocess.run([sys.executable, "-m", "scripts.build",
+                               *([] if handouts else ["--no-handouts"])], cwd=self.root,
                               capture_output=True, text=True)
 
     @property

@@ -28,7 +28,7 @@ from mkdocs.exceptions import PluginError
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # so `scripts` imports however mkdocs was started
 
-from scripts import reading_level, translations  # noqa: E402
+from scripts import handouts, reading_level, site_strings, translations  # noqa: E402
 
 MARKER = "<!-- generated -->"
 
@@ -107,7 +107,46 @@ def translations_table(language: str, config) -> str:
 
 
 def handouts_table(language: str, config) -> str:
-    raise PluginError("handouts page: not available yet")
+    """Every handout of this language in navigation order: the page, then its two PDFs.
+
+    The table sits on the page at handouts/, beside the PDFs, so the links are file names.
+    """
+    docs = Path(config.docs_dir)
+    default = next(lang["locale"] for lang in config.plugins["i18n"].config.languages
+                   if lang["default"])
+    strings = _strings(language, default)
+    rows = [f"| {strings['handouts_page']} | PDF | {strings['handout_large']} |", "|---|---|---|"]
+    for source in _nav_sources(config.nav):
+        own = docs / (source if language == default else f"{source[:-3]}.{language}.md")
+        if not own.exists():
+            continue
+        meta = translations.read_doc(docs.parent, own.relative_to(docs).as_posix()).meta or {}
+        if meta.get("handout") is False:
+            continue
+        name = handouts.handout_name(source)
+        rows.append(f"| {meta.get('title', name)} | {_pdf_link(name)} | {_pdf_link(name + '.large')} |")
+    rows.append(f"| **{strings['handout_booklet']}** | {_pdf_link('fbss-guide')} "
+                f"| {_pdf_link('fbss-guide.large')} |")
+    return "\n".join(rows) + "\n"
+
+
+def _pdf_link(name: str) -> str:
+    # Raw HTML: the PDFs are made after MkDocs' link validation, which would call them missing.
+    # scripts/check_links.py checks them in the built site.
+    return f'<a href="{name}.pdf" download>{name}.pdf</a>'
+
+
+def _nav_sources(nav) -> list[str]:
+    """The Markdown files of the navigation, in order."""
+    found = []
+    for item in nav or []:
+        value = next(iter(item.values())) if isinstance(item, dict) else item
+        found += _nav_sources(value) if isinstance(value, list) else [value]
+    return found
+
+
+def _strings(language: str, default: str) -> dict:
+    return site_strings.load_strings(language, default)
 
 
 def readability_table(language: str, config) -> str:

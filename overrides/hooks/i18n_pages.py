@@ -16,24 +16,20 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
 from markupsafe import Markup
 from mkdocs.plugins import CombinedEvent, event_priority
 
-STRINGS_DIR = Path(__file__).resolve().parents[2] / "i18n"
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))  # so `scripts` imports however mkdocs was started
+
+from scripts.handouts import handout_name as _handout_file  # noqa: E402
+from scripts.site_strings import load_strings  # noqa: E402
+
 DEFAULT_404_PARKED = "404.default.html"
-
-
-def load_strings(language: str, default_language: str) -> dict:
-    """The default language's strings, overlaid with the given language's where present."""
-    strings = yaml.safe_load((STRINGS_DIR / f"{default_language}.yml").read_text(encoding="utf-8"))
-    own = STRINGS_DIR / f"{language}.yml"
-    if language != default_language and own.exists():
-        strings.update(yaml.safe_load(own.read_text(encoding="utf-8")) or {})
-    return strings
 
 
 def _i18n(config):
@@ -128,8 +124,7 @@ def handout_name(page, language: str) -> str | None:
     file_language = getattr(page.file, "locale", language)
     if file_language != language or page.meta.get("handout") is False:
         return None
-    source = page.file.src_uri.removesuffix(".md").removesuffix(f".{file_language}")
-    return source.replace("/", "-")
+    return _handout_file(page.file.src_uri, file_language)
 
 
 def split_search_index(site: Path, default: str, languages: list[str]) -> None:
