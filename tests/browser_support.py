@@ -15,7 +15,10 @@ import shutil
 import threading
 from pathlib import Path
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update",
@@ -59,3 +62,28 @@ def serve(site: Path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def search(opener, url: str, query: str) -> list[str]:
+    """Type a query into the site's search and return every result page (all batches).
+
+    `opener` is a browser or a browser context: anything with new_page().
+    """
+    tab = opener.new_page()
+    try:
+        tab.goto(url, wait_until="networkidle")  # the search index has loaded
+        tab.keyboard.press("/")  # Material's search shortcut, as a keyboard user would
+        tab.locator("input.md-search__input").press_sequentially(query, delay=20)
+        results = tab.locator(".md-search-result__item > a")
+        expect(results.first).to_be_visible(timeout=10_000)
+        # Material shows results in batches as the list scrolls: scroll until all are there.
+        count = -1
+        while count != results.count():
+            count = results.count()
+            tab.locator(".md-search__scrollwrap").evaluate("el => el.scrollTo(0, el.scrollHeight)")
+            tab.wait_for_timeout(200)
+        # Result links carry "?h=query" for highlighting and "#section": compare pages only.
+        return sorted({re.split(r"[?#]", link.get_attribute("href") or "")[0]
+                       for link in results.all()})
+    finally:
+        tab.close()

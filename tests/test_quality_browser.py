@@ -28,7 +28,7 @@ import pytest
 import yaml
 from playwright.sync_api import expect, sync_playwright
 
-from browser_support import launch
+from browser_support import launch, search
 from conftest import ROOT, _Loader
 
 pytestmark = pytest.mark.browser
@@ -122,28 +122,6 @@ def context(browser):
 
 # ---------------------------------------------------------------------------------------------
 # Search
-
-
-def search(context, url: str, query: str) -> list[str]:
-    """Type a query into the site's search and return every result page (all batches)."""
-    tab = context.new_page()
-    try:
-        tab.goto(url, wait_until="networkidle")  # the search index has loaded
-        tab.keyboard.press("/")  # Material's search shortcut, as a keyboard user would
-        tab.locator("input.md-search__input").press_sequentially(query, delay=20)
-        results = tab.locator(".md-search-result__item > a")
-        expect(results.first).to_be_visible(timeout=10_000)
-        # Material shows results in batches as the list scrolls: scroll until all are there.
-        count = -1
-        while count != results.count():
-            count = results.count()
-            tab.locator(".md-search__scrollwrap").evaluate("el => el.scrollTo(0, el.scrollHeight)")
-            tab.wait_for_timeout(200)
-        # Result links carry "?h=query" for highlighting and "#section": compare pages only.
-        return sorted({re.split(r"[?#]", link.get_attribute("href") or "")[0]
-                       for link in results.all()})
-    finally:
-        tab.close()
 
 
 def search_index(site: Path, locale: str) -> dict[str, str]:

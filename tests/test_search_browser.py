@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import sync_playwright
 
-from browser_support import launch, serve
+from browser_support import launch, search, serve
 from conftest import TRANSLATED, page
 
 pytestmark = pytest.mark.browser
@@ -17,21 +17,6 @@ def browser():
         chromium = launch(playwright)
         yield chromium
         chromium.close()
-
-
-def search(browser, url: str, query: str) -> list[str]:
-    """Type a query into the site's search box and return the result links."""
-    tab = browser.new_page()
-    try:
-        tab.goto(url, wait_until="networkidle")  # the search index has loaded
-        tab.keyboard.press("/")  # Material's search shortcut, as a keyboard user would
-        tab.locator("input.md-search__input").press_sequentially(query, delay=20)
-        results = tab.locator(".md-search-result__item > a")
-        expect(results.first).to_be_visible(timeout=10_000)
-        # Result links carry "?h=query" for highlighting; compare the pages only.
-        return sorted({(link.get_attribute("href") or "").split("?")[0] for link in results.all()})
-    finally:
-        tab.close()
 
 
 @pytest.fixture(scope="module")
