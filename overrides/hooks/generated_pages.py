@@ -133,7 +133,7 @@ def handouts_table(language: str, config) -> str:
 def _pdf_link(name: str) -> str:
     # Raw HTML: the PDFs are made after MkDocs' link validation, which would call them missing.
     # scripts/check_links.py checks them in the built site.
-    return f'<a href="{name}.pdf" download>{name}.pdf</a>'
+    return f'<a class="guide-pdf" href="{name}.pdf" download>{name}.pdf</a>'
 
 
 def _nav_sources(nav) -> list[str]:
