@@ -45,6 +45,8 @@ from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 import yaml
 
+from scripts.site_strings import load_strings
+
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
 CSS_FILE = HERE / "handout.css"
@@ -187,11 +189,7 @@ class Settings:
     def strings(self, language: Language) -> dict:
         """The default language's strings, overlaid with the language's own where present."""
         default = next(lang for lang in self.languages if lang.default)
-        strings = yaml.safe_load((self.i18n_dir / f"{default.code}.yml").read_text("utf-8"))
-        own = self.i18n_dir / f"{language.code}.yml"
-        if not language.default and own.exists():
-            strings.update(yaml.safe_load(own.read_text(encoding="utf-8")) or {})
-        return strings
+        return load_strings(language.code, default.code, self.i18n_dir)
 
 
 def _languages(config: dict) -> list[Language]:
