@@ -3,11 +3,13 @@
 The site is built once (the `built_site` fixture) and served on a loopback port. Each test
 visits the pages of every language that mkdocs.yml builds:
 
-- search finds a page of the reader's language, and only pages of that language;
+- search finds a page of the reader's language, and only pages of that language; a page
+  loads no search index until search is opened, then only its own language's;
 - the language menu keeps the reader on the same page;
 - accessibility: axe-core (node_modules/, from package-lock.json) finds no WCAG 2.2 AA
   violation on any page, light or dark; the keyboard reaches search, the language menu and
-  the handout links, with no invisible stop; text at 200% stays readable;
+  the handout links, with no invisible stop, on a desktop and on a phone, where it also
+  opens and closes the navigation menu; text at 200% stays readable;
 - phones (360 px): nothing scrolls sideways, and tap targets are at least 24 x 24 px;
 - privacy: no request leaves the site's own origin, and no cookie is set;
 - print hides the navigation and keeps the content and the emergency notice;
@@ -194,6 +196,32 @@ def test_spanish_search_finds_other_forms_of_a_word(context, built_site, served_
     assert all(in_language(href, served_site, "es") for href in hrefs), hrefs
 
 
+def index_requests(urls: list[str]) -> list[str]:
+    return [url for url in urls if url.split("?")[0].endswith("/search/search_index.json")]
+
+
+# Pages whose first view must not load a search index: each language's home page, its
+# largest page (the glossary) and its 404 page (a root-absolute base URL there).
+FIRST_VIEW_PAGES = ["", "glossary/", "404.html"]
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("path", FIRST_VIEW_PAGES)
+def test_search_index_loads_when_search_is_opened_not_with_the_page(
+        context, served_site, locale, path):
+    requested: list[str] = []
+    context.on("request", lambda request: requested.append(request.url))
+    tab = context.new_page()
+    tab.goto(served_site + root(locale) + path, wait_until="networkidle")
+    early = index_requests(requested)
+    assert not early, f"/{root(locale) + path} loaded a search index before search was opened: {early}"
+    with tab.expect_request(lambda request: bool(index_requests([request.url]))):
+        tab.keyboard.press("/")  # Material's search shortcut: the search box gets focus
+    tab.wait_for_load_state("networkidle")
+    own = served_site + root(locale) + "search/search_index.json"
+    assert index_requests(requested) == [own], (root(locale) + path, requested)
+
+
 # ---------------------------------------------------------------------------------------------
 # Language switching
 
@@ -266,7 +294,10 @@ def test_axe_finds_no_wcag_violation_on_any_page(browser, built_site, served_sit
 FOCUSED = """async () => {
   const el = document.activeElement;
   // Focus styles fade in (the skip link, the language menu, heading anchors): judge them
-  // when their transitions have ended, as a reader sees them a moment later.
+  // when their transitions have ended, as a reader sees them a moment later. Some start a
+  // moment after the focus (on a phone, focus on the search box opens the search overlay
+  // after a debounce): give them two frames to start.
+  await new Promise(done => setTimeout(() => requestAnimationFrame(() => requestAnimationFrame(done)), 20));
   const fades = ['opacity', 'visibility', 'transform', 'max-height', 'height', 'width'];
   const running = document.getAnimations().filter(a => a.effect && a.effect.target &&
     a.effect.target.contains(el) && a.effect.getTiming().iterations !== Infinity &&
@@ -276,10 +307,11 @@ FOCUSED = """async () => {
   const box = el.getBoundingClientRect();
   return {
     html: el.outerHTML.slice(0, 120),
-    visible: box.width > 0 && box.height > 0 &&
+    visible: box.width > 0 && box.height > 0 && box.right > 0 && box.left < innerWidth &&
              el.checkVisibility({checkOpacity: true, checkVisibilityCSS: true}),
     search: el.matches('input.md-search__input'),
     switcher: el.matches('.md-header .md-select > button'),
+    menu: el.matches('.md-header [for="__drawer"]'),
     language: el.matches('.md-header .md-select__link') ? el.hreflang : null,
     handout: el.matches('.guide-handout a') ? el.getAttribute('href') : null,
     body: el === document.body,
@@ -289,16 +321,8 @@ FOCUSED = """async () => {
 KEYBOARD_PAGES = ["", "treatments/spinal-cord-stimulation/", "glossary/"]
 
 
-@pytest.mark.parametrize("path", KEYBOARD_PAGES)
-@pytest.mark.parametrize("locale", LOCALES)
-def test_keyboard_reaches_search_language_menu_and_handout_links(
-        context, served_site, locale, path):
-    tab = context.new_page()
-    url = served_site + root(locale) + path
-    tab.goto(url)
-    handouts = set(tab.locator(".guide-handout a").evaluate_all(
-        "links => links.map(a => a.getAttribute('href'))"))
-    assert handouts, f"{url} has no handout link (.guide-handout a)"
+def tab_stops(tab) -> list[dict]:
+    """Press Tab until focus has gone round the page; every stop, as FOCUSED describes it."""
     stops, first = [], None
     for _ in range(600):
         tab.keyboard.press("Tab")
@@ -307,6 +331,24 @@ def test_keyboard_reaches_search_language_menu_and_handout_links(
             break
         first = first or stop["html"]
         stops.append(stop)
+    return stops
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+@pytest.mark.parametrize("path", KEYBOARD_PAGES)
+@pytest.mark.parametrize("locale", LOCALES)
+def test_keyboard_reaches_search_language_menu_and_handout_links(
+        browser, served_site, locale, path, viewport):
+    context = browser.new_context(viewport=PHONE if viewport == "phone" else DESKTOP)
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    url = served_site + root(locale) + path
+    tab.goto(url)
+    handouts = set(tab.locator(".guide-handout a").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"))
+    assert handouts, f"{url} has no handout link (.guide-handout a)"
+    stops = tab_stops(tab)
+    context.close()
     reached_languages = {stop["language"] for stop in stops if stop["language"]}
     reached_handouts = {stop["handout"] for stop in stops if stop["handout"]}
     assert any(stop["search"] for stop in stops), f"{url}: Tab never reaches the search box"
@@ -314,7 +356,61 @@ def test_keyboard_reaches_search_language_menu_and_handout_links(
     assert reached_languages == set(LOCALES), f"{url}: language links reached: {reached_languages}"
     assert reached_handouts == handouts, f"{url}: handout links reached: {reached_handouts}"
     invisible = [stop["html"] for stop in stops if not stop["visible"]]
-    assert not invisible, f"{url}: Tab stops on something that cannot be seen: {invisible}"
+    assert not invisible, f"{url} ({viewport}): Tab stops on something that cannot be seen: {invisible}"
+
+
+IN_MENU = "document.activeElement.closest('.md-sidebar--primary') !== null"
+CLOSED_SECTION = "document.activeElement.matches('.md-sidebar--primary [aria-expanded=\"false\"]')"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_keyboard_opens_and_closes_the_menu_on_a_phone(browser, served_site, locale):
+    """On a phone the navigation is a drawer of sliding panels: the keyboard must open it,
+    open a section in it, reach that section's links on screen, and close it again."""
+    context = browser.new_context(viewport=PHONE)
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    url = served_site + root(locale) + "treatments/spinal-cord-stimulation/"
+    tab.goto(url)
+    menu = tab.locator('.md-header [for="__drawer"]')
+    drawer = tab.locator(".md-sidebar--primary")
+
+    def press_tab_until(condition: str, limit: int = 40) -> bool:
+        for _ in range(limit):
+            tab.keyboard.press("Tab")
+            if tab.evaluate(condition):
+                return True
+        return False
+
+    assert press_tab_until("document.activeElement.matches('.md-header [for=\"__drawer\"]')", 10), \
+        f"{url}: ten presses of Tab never reach the menu button"
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    expect(drawer).to_be_hidden()
+    tab.keyboard.press("Enter")
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    expect(drawer).to_be_visible()
+
+    assert press_tab_until(CLOSED_SECTION), f"{url}: Tab reaches no closed section in the menu"
+    section = tab.evaluate("document.activeElement.textContent.trim()")
+    tab.keyboard.press(" ")  # Space, the other key that presses a button
+    assert tab.evaluate("document.activeElement.getAttribute('aria-expanded')") == "true", \
+        f"{url}: Space did not open the menu section {section!r}"
+    stops = []
+    for _ in range(30):
+        tab.keyboard.press("Tab")
+        if not tab.evaluate(IN_MENU):
+            break
+        stops.append(tab.evaluate(FOCUSED))
+    links = [stop for stop in stops if stop["html"].startswith("<a ")]
+    assert links, f"{url}: after opening {section!r}, Tab reaches none of its links"
+    hidden = [stop["html"] for stop in stops if not stop["visible"]]
+    assert not hidden, f"{url}: menu stops that cannot be seen after opening {section!r}: {hidden}"
+
+    tab.keyboard.press("Escape")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    expect(menu).to_be_focused()
+    expect(drawer).to_be_hidden()
+    context.close()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -483,6 +579,19 @@ def test_no_request_leaves_the_site_and_no_cookie_is_set(tour, served_site):
                         and not url.startswith(("data:", "blob:"))})
     assert not elsewhere, report(elsewhere)
     assert tour["cookies"] == [], tour["cookies"]
+
+
+def test_search_on_every_page_loads_its_own_languages_index_only(tour, built_site, served_site):
+    loaded: dict[str, set[str]] = defaultdict(set)
+    for page, url in tour["requests"]:
+        if index_requests([url]):
+            loaded[page].add(url)
+    problems = []
+    for path in all_pages(built_site):
+        own = {served_site + root(language_of(path)) + "search/search_index.json"}
+        if loaded[served_site + path] != own:
+            problems.append(f"{path or '/'}: searching loaded {sorted(loaded[served_site + path]) or 'no index'}")
+    assert not problems, report(problems)
 
 
 def test_no_console_error_and_no_failed_request(tour):
