@@ -359,7 +359,7 @@ class ArticleRewriter(HTMLParser):
             printed, text = self.links.pop()
             if printed and not _same_address("".join(text), printed):
                 self.out.append(f' <span class="print-url">(<bdi dir="ltr">'
-                                f"{htmllib.escape(printed)}</bdi>)</span>")
+                                f"{breakable_url(printed)}</bdi>)</span>")
 
     def handle_data(self, data):
         if self.head_title is not None:
@@ -586,6 +586,18 @@ def isolate(text) -> str:
     return f"\u2068{text}\u2069" if text else ""
 
 
+URL_PART_MAX = 32  # characters; a longer part may still wrap anywhere (it must fit a line)
+
+
+def breakable_url(url: str) -> str:
+    """HTML for a printed URL that wraps after a "/" and never at a hyphen, where a reader
+    could not tell the URL's hyphen from one that splits a word at the end of a line."""
+    parts = [part for part in re.split(r"(?<=/)", url) if part]
+    return "<wbr>".join(
+        f'<span class="url-part">{htmllib.escape(part)}</span>' if len(part) <= URL_PART_MAX
+        else htmllib.escape(part) for part in parts)
+
+
 def page_label(template: str, language: str) -> str:
     """'Page {page} of {pages}' as CSS content: strings and page counters."""
     style = COUNTER_STYLES.get(language.split("-")[0].lower())
@@ -615,12 +627,14 @@ def _template():
     global _environment
     if _environment is None:
         import jinja2
+        import markupsafe
 
         _environment = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(HERE)), autoescape=True,
             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         _environment.filters["css_string"] = css_string
         _environment.filters["isolate"] = isolate
+        _environment.filters["breakable_url"] = lambda url: markupsafe.Markup(breakable_url(url))
     return _environment.get_template(TEMPLATE_FILE.name)
 
 

@@ -397,6 +397,55 @@ def test_warning_boxes_are_drawn_in_black_with_bold_titles(tmp_path):
         assert int(weight) >= 700
 
 
+LINE_ENDS = """element => {
+  // The character before each line break inside the element, from each character's box.
+  const ends = [];
+  let previous = null;
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (let i = 0; i < node.length; i++) {
+      const range = document.createRange();
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      const box = range.getBoundingClientRect();
+      if (previous && box.top > previous.top + 1) ends.push(previous.char);
+      previous = {top: box.top, char: node.data[i]};
+    }
+  }
+  return ends;
+}"""
+
+
+def test_printed_urls_wrap_after_a_slash_never_at_a_hyphen(tmp_path):
+    """A URL split at its hyphen reads like a word hyphenated at the end of a line: which
+    characters should a reader type? The printed page address must wrap after "/" only."""
+    from playwright.sync_api import sync_playwright
+
+    url = ("https://clinic-patient-guide.example.org/es/living-with-back-pain/"
+           "physical-therapy-and-exercise/questions-for-your-doctor/")
+    section = handouts.Section(anchor="page-fixture", page_name="section-0",
+                               html="<h1>Long address</h1><p>Text.</p>", url=url,
+                               qr_svg=handouts.qr_svg(url, "QR"), top_note="", title="Long address")
+    document = handouts.make_document(lang="en", title="Long address", sections=[section],
+                                      strings=strings_of(LANGUAGES[0]), clinic={"name": "Clinic"},
+                                      paper="letter", large=True)
+    path = tmp_path / "long-url.html"
+    path.write_text(document, encoding="utf-8")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=handouts.find_browser(),
+                                             args=handouts.BROWSER_FLAGS)
+        tab = browser.new_page()
+        tab.emulate_media(media="print")
+        tab.goto(path.as_uri())
+        address = tab.locator(".handout-online .url")
+        printed = address.inner_text()
+        ends = address.evaluate(LINE_ENDS)
+        browser.close()
+    assert printed.replace("\n", "") == url
+    assert ends, "the address fits one line: make it longer so the test can see it wrap"
+    assert set(ends) == {"/"}, f"the address wraps after {ends}"
+
+
 # --------------------------------------------------------------------------- fixture sites
 
 def add_image(site_fixture) -> None:

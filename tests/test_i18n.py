@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 
@@ -133,8 +134,8 @@ def test_404_page_per_language(site_fixture):
 def test_sitemap_lists_every_language(site_fixture):
     assert site_fixture.build().returncode == 0
     sitemap = (site_fixture.site / "sitemap.xml").read_text(encoding="utf-8")
-    assert "http://127.0.0.1:8000/causes/" in sitemap
-    assert "http://127.0.0.1:8000/es/causes/" in sitemap
+    assert "<loc>http://127.0.0.1:8000/causes/</loc>" in sitemap
+    assert "<loc>http://127.0.0.1:8000/es/</loc>" in sitemap  # translated; es/causes/ is not
     assert 'hreflang="es"' in sitemap
 
 
@@ -144,3 +145,36 @@ def test_head_has_no_per_page_alternate_links(site_fixture):
     html = (site_fixture.site / "causes" / "index.html").read_text(encoding="utf-8")
     assert '<link rel="alternate"' not in html
     assert 'class="md-select__link"' in html  # the language switcher itself stays
+
+
+def test_fallback_page_is_not_offered_to_search_engines_as_a_translation(site_fixture):
+    site_fixture.config["site_url"] = "https://example.org/guide/"
+    assert site_fixture.build().returncode == 0
+    base = "https://example.org/guide/"
+    fallback = (site_fixture.site / "es" / "causes" / "index.html").read_text(encoding="utf-8")
+    translated = (site_fixture.site / "es" / "index.html").read_text(encoding="utf-8")
+    # The English text shown in the Spanish section points to its English original...
+    assert f'<link rel="canonical" href="{base}causes/">' in fallback
+    assert f'<link rel="canonical" href="{base}es/">' in translated
+    # ... and the sitemap neither lists it nor links to it as Spanish.
+    sitemap = (site_fixture.site / "sitemap.xml").read_text(encoding="utf-8")
+    locs = re.findall(r"<loc>([^<]+)</loc>", sitemap)
+    assert f"{base}es/causes/" not in sitemap, sitemap
+    assert len(locs) == len(set(locs)), f"a page is listed twice: {locs}"
+    assert f"{base}causes/" in locs and f"{base}es/" in locs
+    assert re.search(rf'hreflang="es" href="{re.escape(base)}es/"', sitemap)
+    with gzip.open(site_fixture.site / "sitemap.xml.gz", "rt", encoding="utf-8") as packed:
+        assert packed.read() == sitemap
+
+
+def test_heading_and_footnote_links_are_named_in_the_pages_language(site_fixture):
+    body = "## Tratamientos\n\nUn dato.[^1]\n\n[^1]: Una fuente."
+    site_fixture.write("index.es.md", page("Inicio", body, **TRANSLATED))
+    assert site_fixture.build().returncode == 0
+    spanish = (site_fixture.site / "es" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<a class="headerlink" href="#tratamientos" aria-label="Enlace a esta sección">',
+                     spanish), spanish
+    assert re.search(r'<a class="footnote-backref" href="#fnref:1" aria-label="Volver al texto">',
+                     spanish), spanish
+    # Python-Markdown's English titles are gone (Material would show them as tooltips).
+    assert "Permanent link" not in spanish and "Jump back to footnote" not in spanish

@@ -1,6 +1,7 @@
 """Per-language pieces that mkdocs-static-i18n and Material do not provide.
 
-- Theme strings of our own (i18n/<lang>.yml, English as fallback) for templates.
+- Theme strings of our own (i18n/<lang>.yml, English as fallback) for templates, and for
+  the names of the links beside headings and after footnotes.
 - English pages shown in another language's section (not yet translated) are marked, so the
   template shows a notice, and left out of that language's search.
 - One search index per language: the plugin writes one shared search/search_index.json that
@@ -9,18 +10,22 @@
   language's pages at their own index.
 - One 404 page per language: each language build writes 404.html at the site root, the
   later one over the earlier; each is moved to <lang>/404.html as it is written.
+- Search engines are not told that a fallback page is in the section's language: its
+  canonical URL is the original's, and the sitemap drops it and every hreflang link to it.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import shutil
 import sys
+import xml.etree.ElementTree as ElementTree
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from mkdocs.plugins import CombinedEvent, event_priority
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,6 +35,9 @@ from scripts.handouts import handout_name as _handout_file  # noqa: E402
 from scripts.site_strings import load_strings  # noqa: E402
 
 DEFAULT_404_PARKED = "404.default.html"
+
+# The fallback pages of the whole build (every language): {own URL: the original's URL}.
+_fallback_urls: dict[str, str] = {}
 
 
 def _i18n(config):
@@ -55,6 +63,11 @@ def on_env(env, config, files):
     return env
 
 
+def on_pre_build(config):
+    if not _i18n(config).building:  # the outer build starts (again, under mkdocs serve)
+        _fallback_urls.clear()
+
+
 def on_page_markdown(markdown, page, config, files):
     """Mark fallback pages (English text in another language's section)."""
     language, _, names = _languages(config)
@@ -63,6 +76,20 @@ def on_page_markdown(markdown, page, config, files):
         page.meta["fallback_from"] = names.get(file_language, file_language)
         page.meta["search"] = {"exclude": True}
     return markdown
+
+
+# Python-Markdown titles the links beside headings and after footnotes in English
+# ("Permanent link", "Jump back to footnote 1 in the text"), on every language's pages,
+# and Material turns each title into a tooltip. Name them in the page's language instead.
+SECTION_LINK = re.compile(r'(<a class="headerlink" href="[^"]*") title="[^"]*"')
+BACK_LINK = re.compile(r'(<a class="footnote-backref" href="[^"]*") title="[^"]*"')
+
+
+def on_page_content(html, page, config, files):
+    language, default, _ = _languages(config)
+    strings = load_strings(language, default)
+    html = SECTION_LINK.sub(lambda m: f'{m[1]} aria-label="{escape(strings["section_link"])}"', html)
+    return BACK_LINK.sub(lambda m: f'{m[1]} aria-label="{escape(strings["footnote_back"])}"', html)
 
 
 @event_priority(-100)  # after mkdocs-static-i18n has set this page's alternates (50)
@@ -75,6 +102,10 @@ def on_page_context(context, page, config, nav):
     """
     language, _, names = _languages(config)
     context["guide_language_name"] = names[language]
+    if page.meta.get("fallback_from") and page.canonical_url:
+        original = urljoin(config.site_url, page.url.removeprefix(f"{language}/"))
+        _fallback_urls[page.canonical_url] = original
+        page.canonical_url = original
     context["guide_handout"] = handout_name(page, language)
     # Read it as an attribute: that is where mkdocs-static-i18n stores this page's list.
     # Its root-absolute links include site_url's path ("/fbss/es/" on GitHub Pages).
@@ -110,6 +141,7 @@ def _finish(config):
         shutil.move(site / DEFAULT_404_PARKED, site / "404.html")
     split_search_index(site, plugin.default_language,
                        [lang["locale"] for lang in plugin.config.languages if lang["build"]])
+    drop_fallbacks_from_sitemap(site, _fallback_urls)
 
 
 on_post_build = CombinedEvent(_park_404, _finish)
@@ -145,3 +177,31 @@ def split_search_index(site: Path, default: str, languages: list[str]) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(own, ensure_ascii=False, separators=(",", ":")),
                           encoding="utf-8")
+
+
+SITEMAP = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9", "xhtml": "http://www.w3.org/1999/xhtml"}
+
+
+def drop_fallbacks_from_sitemap(site: Path, fallbacks: dict[str, str]) -> None:
+    """Drop fallback pages' <url> entries, and the hreflang links to them, from the sitemap
+    (and its .gz copy): an English page must not be listed as, say, Spanish."""
+    sitemap = site / "sitemap.xml"
+    if not fallbacks or not sitemap.exists():
+        return
+    for prefix, uri in (("", SITEMAP["sm"]), ("xhtml", SITEMAP["xhtml"])):
+        ElementTree.register_namespace(prefix, uri)
+    tree = ElementTree.parse(sitemap)
+    urlset, seen = tree.getroot(), set()
+    for entry in list(urlset):
+        loc = entry.findtext("sm:loc", namespaces=SITEMAP)
+        # With its canonical URL changed, a fallback page may be listed under the original's.
+        if loc in fallbacks or loc in seen:
+            urlset.remove(entry)
+            continue
+        seen.add(loc)
+        for link in entry.findall("xhtml:link", SITEMAP):
+            if link.get("href") in fallbacks:
+                entry.remove(link)
+    tree.write(sitemap, encoding="UTF-8", xml_declaration=True)
+    if (site / "sitemap.xml.gz").exists():
+        (site / "sitemap.xml.gz").write_bytes(gzip.compress(sitemap.read_bytes(), mtime=0))
