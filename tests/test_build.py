@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 import yaml
 
-from conftest import ROOT, page
+from conftest import ROOT, TRANSLATED, page
 
 LANGUAGES = [lang["locale"] for lang in
              yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8")
@@ -103,3 +104,22 @@ def test_failed_build_keeps_the_previous_site(site_fixture):
     assert site_fixture.build().returncode == 1
     assert (site_fixture.site / "causes" / "index.html").read_text(encoding="utf-8") == before
     assert not (site_fixture.root / "site.partial").exists()
+
+
+def test_glossary_tooltips_catch_plurals_once_per_section(site_fixture):
+    site_fixture.write("glossary.md", page("Glossary", "side effect\n:   A result you did not want."))
+    site_fixture.write("glossary.es.md", page(
+        "Glosario", "efecto secundario\n:   Un resultado que no quería.", **TRANSLATED))
+    body = ("Side effects are common. Most side effects pass.\n\n## Later\n\n"
+            "One side effect can last.")
+    site_fixture.write("causes.md", page("Causes", body))
+    site_fixture.write("causes.es.md", page("Causas", "Los efectos secundarios pasan.", **TRANSLATED))
+    assert site_fixture.build().returncode == 0
+    english = (site_fixture.site / "causes" / "index.html").read_text(encoding="utf-8")
+    spanish = (site_fixture.site / "es" / "causes" / "index.html").read_text(encoding="utf-8")
+    tooltips = re.findall(r'<abbr title="A result you did not want.">([^<]*)</abbr>', english)
+    # The first use in each section, plural or not, with its own capital letter.
+    assert tooltips == ["Side effects", "side effect"], tooltips
+    assert "Most side effects pass" in english  # the repeat in the first section: plain text
+    assert re.findall(r'<abbr title="Un resultado que no quería.">([^<]*)</abbr>', spanish) == [
+        "efectos secundarios"]
