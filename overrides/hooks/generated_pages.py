@@ -38,9 +38,18 @@ def _states(root: Path) -> tuple:
     return tuple(translations.page_states(root))
 
 
+@functools.lru_cache(maxsize=1)
+def _readability(docs_dir: Path, config_file: Path) -> str:
+    return reading_level.readability_sections(docs_dir, config_file)
+
+
 def on_pre_build(config):
-    """Translation states are read once per language build, afresh on every rebuild."""
+    """Translation states are read once per language build, afresh on every rebuild. The
+    reading levels (every page of every language: most of the build's time) are scored once
+    per build, not again for each language's copy of the Readability page."""
     _states.cache_clear()
+    if not config.plugins["i18n"].building:  # the outer build starts (again, under mkdocs serve)
+        _readability.cache_clear()
 
 
 def _language(page, config) -> str:
@@ -150,4 +159,4 @@ def _strings(language: str, default: str) -> dict:
 
 
 def readability_table(language: str, config) -> str:
-    return reading_level.readability_sections(Path(config.docs_dir), Path(config.config_file_path))
+    return _readability(Path(config.docs_dir), Path(config.config_file_path))
