@@ -113,13 +113,15 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _prefixed(nav, prefix: str):
-    """The nav with every page path under `prefix` (titles kept)."""
+def _prefixed(nav, prefix: str, copied: set[str]):
+    """The nav with every copied page's path under `prefix` (titles kept); pages that were
+    not copied (the generated team pages) and sections left empty are dropped."""
     if isinstance(nav, str):
-        return prefix + nav
+        return prefix + nav if nav in copied else None
     if isinstance(nav, dict):
-        return {title: _prefixed(value, prefix) for title, value in nav.items()}
-    return [_prefixed(item, prefix) for item in nav]
+        kept = {title: _prefixed(value, prefix, copied) for title, value in nav.items()}
+        return {title: value for title, value in kept.items() if value} or None
+    return [item for item in (_prefixed(item, prefix, copied) for item in nav) if item] or None
 
 
 def grow(project: Path, config: dict, scale: int, third_language: bool) -> None:
@@ -141,7 +143,8 @@ def grow(project: Path, config: dict, scale: int, third_language: bool) -> None:
             target = docs / f"copy{number}" / page.relative_to(docs)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(page, target)
-        nav.append({f"Copy {number}": _prefixed(config["nav"], f"copy{number}/")})
+        copied = {page.relative_to(docs).as_posix() for page in pages}
+        nav.append({f"Copy {number}": _prefixed(config["nav"], f"copy{number}/", copied)})
     config["nav"] = nav
     (project / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
                                         encoding="utf-8")
