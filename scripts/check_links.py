@@ -44,6 +44,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
+from scripts.markdown_source import FRONT_MATTER
+
 # YAML, Markdown and the network modules are imported where they are used: checking a built
 # site needs none of them, and starts in a third of the time.
 
@@ -60,7 +62,6 @@ TRACKING = frozenset({"fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid",
 TEL = re.compile(r"^\+?[0-9][0-9().\-]{2,}$")
 
 # Markdown, read on text whose code, comments and front matter are blanked out.
-FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*\n", re.S)
 COMMENT = re.compile(r"<!--.*?-->", re.S)
 FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 CODE_SPAN = re.compile(r"(?<![\\`])(`+)(?!`)((?:(?!\n[ \t]*\n)[\s\S])+?)(?<!`)\1(?!`)")

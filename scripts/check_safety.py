@@ -41,6 +41,7 @@ from mkdocs.utils.yaml import yaml_load
 from pymdownx.snippets import SnippetMissingError
 
 from scripts.html_parsing import LenientHTMLParser
+from scripts.markdown_source import FRONT_MATTER
 
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS_BUILTIN_EXTENSIONS = ("toc", "tables", "fenced_code")  # MkDocs always adds these
@@ -70,7 +71,6 @@ PUBLISHED_AS_IS = frozenset({".html", ".htm", ".xhtml", ".js", ".mjs"})
 FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)")
 COMMENT = re.compile(r"<!--.*?-->", re.S)
-FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*\n", re.S)
 
 
 class UsageError(Exception):

@@ -45,6 +45,7 @@ from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 import yaml
 
+from scripts.markdown_source import FRONT_MATTER
 from scripts.site_strings import load_strings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,12 +127,11 @@ def load_config(path: Path) -> dict:
 
 
 def front_matter(path: Path) -> dict:
-    text = path.read_text(encoding="utf-8-sig")
-    match = re.match(r"---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(\r?\n|$)", text, re.S)
+    match = FRONT_MATTER.match(path.read_text(encoding="utf-8-sig"))
     if not match:
         return {}
     try:
-        meta = yaml.safe_load(match.group(1) or "")
+        meta = yaml.safe_load(match.group(1))
     except yaml.YAMLError:
         return {}  # the site build reports it
     return meta if isinstance(meta, dict) else {}

@@ -56,13 +56,13 @@ from mkdocs.utils.yaml import yaml_load
 from pymdownx.snippets import SnippetMissingError
 
 from scripts.html_parsing import LenientHTMLParser
+from scripts.markdown_source import FRONT_MATTER
 
 ROOT = Path(__file__).resolve().parent.parent
 LEVELS_FILE = Path(__file__).with_name("reading_levels.yml")
 PLAIN_WORDS_FILE = Path(__file__).with_name("plain_words.yml")
 MKDOCS_BUILTIN_EXTENSIONS = ("toc", "tables", "fenced_code")  # MkDocs always adds these
 
-FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)(?:---|\.\.\.)[ \t]*\n", re.S)
 LOCALE = re.compile(r"[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?")
 WORD = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]|[^\W_]+(?:[-'’.][^\W_]+|,\d{3})*")
 TOKEN = re.compile(r"[^\W_]+")

@@ -54,6 +54,8 @@ from typing import NamedTuple
 import yaml
 from markdown.extensions.toc import slugify, unique
 
+from scripts.markdown_source import FRONT_MATTER
+
 ROOT = Path(__file__).resolve().parent.parent
 COMMAND = "python -m scripts.translations"
 # mkdocs-static-i18n's own rule for language codes (en, pt-BR, zh-Hant, zh_TW).
@@ -66,7 +68,6 @@ TRANSLATION_STATUS = ("machine-assisted", "reviewed")
 ONLY_IN_TRANSLATIONS = ("translation", "clinical_reviewer")  # keys English pages need not have
 SAME_AS_ENGLISH = ("urgent_signs",)  # keys whose value a translation keeps unchanged
 
-FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)(?:---|\.\.\.)[ \t]*\n", re.S)
 FRONT_MATTER_KEY = re.compile(r"([A-Za-z_][\w-]*)[ \t]*:")
 FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")
 HEADING = re.compile(r"(#{1,6})[ \t]+(.*?)[ \t#]*$")
@@ -371,7 +372,7 @@ def format_diff(changes: EnglishChanges, page: str) -> str:
                     f"commit to name for them. Once they are committed, run this command again: "
                     f"it will tell you the value to write in source_commit.")
     else:
-        text += [f"Then, in its front matter, change the line under 'translation:' to",
+        text += ["Then, in its front matter, change the line under 'translation:' to",
                  f"    source_commit: {changes.latest_commit}",
                  f"(the English page's newest commit: git log -1 --format=%h -- docs/{page})."]
     return "\n".join(text)

@@ -24,6 +24,18 @@ def built_site(tmp_path_factory) -> Path:
     return site
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless, for one test module (browser_support.launch)."""
+    from playwright.sync_api import sync_playwright
+
+    from browser_support import launch
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
 @pytest.fixture(scope="session")
 def served_site(built_site) -> Iterator[str]:
     """The real guide served on a loopback port, for browser tests: its base URL."""

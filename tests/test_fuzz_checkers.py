@@ -24,7 +24,6 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 import yaml
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 

@@ -8,6 +8,7 @@ Needs Chromium, Noto fonts and poppler-utils (python -m scripts.setup --system).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 import os
@@ -365,31 +366,39 @@ def test_booklet_has_cover_and_contents_with_page_numbers(built_site, language):
     assert printed == starts[:len(titles)] and len(printed) == len(titles)
 
 
+@contextlib.contextmanager
+def opened_for_print(document: str, path: Path):
+    """A handout document open in Chromium with print media, as the PDF step lays it out."""
+    from playwright.sync_api import sync_playwright
+
+    path.write_text(document, encoding="utf-8")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=handouts.find_browser(),
+                                             args=handouts.BROWSER_FLAGS)
+        try:
+            tab = browser.new_page()
+            tab.emulate_media(media="print")
+            tab.goto(path.as_uri())
+            yield tab
+        finally:
+            browser.close()
+
+
 def test_warning_boxes_are_drawn_in_black_with_bold_titles(tmp_path):
     """Readable in grayscale: the warning boxes' meaning is in heavy black borders and bold
     titles, not in colour."""
-    from playwright.sync_api import sync_playwright
-
     article = ('<h1>Boxes</h1><aside class="admonition danger guide-urgent"><p class="'
                'admonition-title">Get help now</p><p>Text</p></aside>'
                '<div class="admonition warning"><p class="admonition-title">Careful</p>'
                '<p>Text</p></div><div class="admonition danger"><p class="admonition-title">'
                'Danger</p><p>Text</p></div>')
     document = make_fixture_document("en", "Boxes", article, strings_of(LANGUAGES[0]))
-    path = tmp_path / "boxes.html"
-    path.write_text(document, encoding="utf-8")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=handouts.find_browser(),
-                                             args=handouts.BROWSER_FLAGS)
-        tab = browser.new_page()
-        tab.emulate_media(media="print")
-        tab.goto(path.as_uri())
+    with opened_for_print(document, tmp_path / "boxes.html") as tab:
         styles = tab.evaluate("""() => [...document.querySelectorAll('.admonition')].map(box => {
             const s = getComputedStyle(box);
             const t = getComputedStyle(box.querySelector('.admonition-title'));
             return [s.borderTopWidth, s.borderTopColor, s.borderTopStyle, t.fontWeight];
         })""")
-        browser.close()
     assert len(styles) == 3
     for width, colour, style, weight in styles:
         assert float(width.removesuffix("px")) * 0.75 >= 2, width  # px -> pt
@@ -419,8 +428,6 @@ LINE_ENDS = """element => {
 def test_printed_urls_wrap_after_a_slash_never_at_a_hyphen(tmp_path):
     """A URL split at its hyphen reads like a word hyphenated at the end of a line: which
     characters should a reader type? The printed page address must wrap after "/" only."""
-    from playwright.sync_api import sync_playwright
-
     url = ("https://clinic-patient-guide.example.org/es/living-with-back-pain/"
            "physical-therapy-and-exercise/questions-for-your-doctor/")
     section = handouts.Section(anchor="page-fixture", page_name="section-0",
@@ -429,18 +436,10 @@ def test_printed_urls_wrap_after_a_slash_never_at_a_hyphen(tmp_path):
     document = handouts.make_document(lang="en", title="Long address", sections=[section],
                                       strings=strings_of(LANGUAGES[0]), clinic={"name": "Clinic"},
                                       paper="letter", large=True)
-    path = tmp_path / "long-url.html"
-    path.write_text(document, encoding="utf-8")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=handouts.find_browser(),
-                                             args=handouts.BROWSER_FLAGS)
-        tab = browser.new_page()
-        tab.emulate_media(media="print")
-        tab.goto(path.as_uri())
+    with opened_for_print(document, tmp_path / "long-url.html") as tab:
         address = tab.locator(".handout-online .url")
         printed = address.inner_text()
         ends = address.evaluate(LINE_ENDS)
-        browser.close()
     assert printed.replace("\n", "") == url
     assert ends, "the address fits one line: make it longer so the test can see it wrap"
     assert set(ends) == {"/"}, f"the address wraps after {ends}"

@@ -29,9 +29,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from browser_support import launch, search
+from browser_support import search
 from conftest import ROOT, _Loader
 
 pytestmark = pytest.mark.browser
@@ -106,14 +106,6 @@ def in_language(href: str, base: str, locale: str) -> bool:
 def report(problems: list[str], limit: int = 60) -> str:
     more = f"\n... and {len(problems) - limit} more" if len(problems) > limit else ""
     return f"{len(problems)} problem(s):\n" + "\n".join(problems[:limit]) + more
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

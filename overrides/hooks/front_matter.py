@@ -11,13 +11,16 @@ clear error instead:
 from __future__ import annotations
 
 import datetime
-import re
+import sys
 from pathlib import Path
 
 import yaml
 from mkdocs.exceptions import PluginError
 
-FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)(?:---|\.\.\.)[ \t]*\n", re.S)
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # so `scripts` imports however mkdocs was started
+
+from scripts.markdown_source import FRONT_MATTER  # noqa: E402
+
 REQUIRED = ("title", "description", "last_reviewed", "next_review", "clinical_review")
 CLINICAL_REVIEW = ("pending", "reviewed")
 TRANSLATION_STATUS = ("machine-assisted", "reviewed")
